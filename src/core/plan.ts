@@ -103,6 +103,10 @@ export function planSession(i: PlanInput): Plan {
   const acknowledge = i.state === "DeletedExternally" && !i.deletionAcknowledged;
   t.healthySince = null;
   const fresh = i.state === "CrashLoop" && !t.lastFreshAt;
+  if (i.state === "CrashLoop" && !fresh) {
+    // never two unattended fresh recreates without a stable period; plain recreate of a crash loop is manual only
+    return keep("needs-person", "a fresh recreate did not stop the crash loop; look at 'clauderon logs' (a manual recreate or recreate --fresh resets this)", t, acknowledge);
+  }
   if (!i.cloneExists && !fresh) {
     return keep("needs-person", "the workspace clone is gone: recreate --fresh (re-clone) or cleanup is a person's decision", t, acknowledge);
   }

@@ -151,11 +151,7 @@ async function actOnSession(
   const s = c.session;
   const view: SessionView = { session: s, health: c.health, cloneExists: (await import("./observe")).cloneExists(app, name), outcome: c.outcome };
   const startedAt = c.outcome.ok ? c.outcome.obs.startedAt : undefined;
-  let p = planFor(app, view, false, o.skipWait, startedAt);
-  // never two unattended fresh recreates without a stable period: a person has to look
-  if (c.health.state === "CrashLoop" && p.action === "recreate") {
-    p = { ...p, action: "needs-person", reason: "a fresh recreate did not stop the crash loop; look at 'clauderon logs' (a manual 'recreate' or 'recreate --fresh' resets this)" };
-  }
+  const p = planFor(app, view, false, o.skipWait, startedAt);
   const now = app.clock.now();
   const entry: ReportEntry = { ...base, stateBefore: c.health.state, stateAfter: c.health.state, action: p.action, result: "skipped", reason: p.reason, attempts: p.tracking.attempts, nextAttemptAt: p.tracking.nextAttemptAt };
   if (p.acknowledgeDeletion) {
