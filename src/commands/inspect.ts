@@ -70,6 +70,9 @@ export default command({
       for (const e of out.events) lines.push(`  ${e.at}  ${e.type}: ${e.message}`);
       writeOut(`${lines.join("\n")}\n`);
     }
-    if (v.health.stale) return EXIT.failure;
+    if (v.health.stale) {
+      ctx.log.error(v.health.error);
+      return EXIT.failure;
+    }
   },
 });

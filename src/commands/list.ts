@@ -12,7 +12,6 @@ export default command({
   async run(ctx) {
     const app = appFor(ctx);
     const sv = await survey(app, { scanOrphans: true, persist: true });
-    const unreachable = sv.errors.length > 0 && sv.views.every((v) => v.health.stale);
     if (ctx.json) {
       printJson({
         sessions: sv.views.map((v) => viewJson(app, v)),
@@ -33,8 +32,8 @@ export default command({
       }
       if (sv.foreign) writeOut(`${sv.foreign} container(s) belong to another CLAUDERON_HOME (not touched)\n`);
       for (const e of sv.errors) ctx.log.error(e);
+      for (const v of sv.views) if (v.health.stale && !sv.errors.includes(v.health.error!)) ctx.log.error(`${v.session.name}: ${v.health.error}`);
     }
-    if (sv.errors.length && (unreachable || sv.views.length === 0)) return EXIT.failure;
-    if (sv.errors.length || sv.corrupt.length) return EXIT.failure;
+    if (sv.errors.length || sv.corrupt.length || sv.views.some((v) => v.health.stale)) return EXIT.failure;
   },
 });

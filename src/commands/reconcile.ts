@@ -19,12 +19,20 @@ function human(r: PassReport, dryRun: boolean): string {
     lines.push(l);
   }
   for (const o of r.orphans) lines.push(`orphan: ${o.backend} ${o.name} (not touched; 'clauderon cleanup --orphans' removes it)`);
-  for (const e of r.errors) lines.push(`error: ${e}`);
   const count = (f: (e: PassReport["sessions"][number]) => boolean) => r.sessions.filter(f).length;
   lines.push(
     `${dryRun ? "dry run: " : ""}${r.sessions.length} session(s): ${count((e) => e.result === "ok")} recovered, ${count((e) => e.result === "failed")} failed, ${count((e) => e.action === "wait" || e.action === "mark-missing")} waiting, ${count((e) => e.action === "give-up" || e.action === "needs-person")} need a person, ${count((e) => e.action === "busy")} busy; ${r.orphans.length} orphan(s)`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** Errors also go to stderr, so a timer's journal and a script's 2> see them. */
+function reportErrors(log: { error: (m: string) => void }, r: PassReport) {
+  const seen = new Set<string>();
+  for (const e of [...r.errors, ...r.sessions.filter((x) => x.error && x.result !== "failed").map((x) => `${x.name}: ${x.error}`)]) {
+    if (!seen.has(e)) log.error(e);
+    seen.add(e);
+  }
 }
 
 export default command({
@@ -47,6 +55,7 @@ export default command({
       const r = await reconcilePass(app, opts);
       if (ctx.json) printJson({ sessions: r.sessions, orphans: r.orphans, foreign: r.foreign, errors: r.errors, exitCode: r.exitCode });
       else writeOut(human(r, dryRun));
+      reportErrors(ctx.log, r);
       return r.exitCode;
     }
     // --watch: passes until a signal; a signal ends it cleanly between steps
@@ -64,6 +73,7 @@ export default command({
       code = r.exitCode;
       if (ctx.json) process.stdout.write(`${JSON.stringify({ at: new Date(app.clock.now()).toISOString(), ...r })}\n`);
       else writeOut(human(r, dryRun));
+      reportErrors(ctx.log, r);
       if (stop) break;
       const soonest = r.sessions
         .map((e) => (e.nextAttemptAt ? Date.parse(e.nextAttemptAt) - app.clock.now() : Number.POSITIVE_INFINITY))

@@ -34,7 +34,8 @@ export default command({
       for (const c of sv.corrupt) writeOut(`\nunreadable session file ${c.file}: ${c.error}\n`);
       if (sv.orphans.length) writeOut(`\n${sv.orphans.length} orphan(s): ${sv.orphans.map((o) => o.name).join(", ")} ('clauderon cleanup --orphans' removes them)\n`);
       for (const e of sv.errors) ctx.log.error(e);
+      for (const v of sv.views) if (v.health.stale && !sv.errors.includes(v.health.error!)) ctx.log.error(v.health.error);
     }
-    if (sv.errors.length || sv.corrupt.length) return EXIT.failure;
+    if (sv.errors.length || sv.corrupt.length || sv.views.some((v) => v.health.stale)) return EXIT.failure;
   },
 });

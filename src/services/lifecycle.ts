@@ -135,6 +135,15 @@ export async function createSession(app: App, input: CreateInput): Promise<Sessi
   if (app.store.exists(name)) {
     throw new ClauderonError("exists", `session "${name}" already exists`, { hints: [`'clauderon status ${name}' shows it; 'clauderon cleanup ${name}' removes it`] });
   }
+  // reach the backend before touching the disk: an unreachable engine changes nothing
+  const backend = await app.backend(input.backend);
+  let endpoint: Session["endpoint"];
+  try {
+    endpoint = await backend.bind();
+  } catch (e) {
+    const err = e instanceof ClauderonError ? e : new ClauderonError("failure", (e as Error).message);
+    throw new ClauderonError(err.code, `create failed while connecting to ${input.backend}: ${err.message}`, { hints: err.hints });
+  }
   return withLock(app, name, async () => {
     if (app.store.exists(name)) throw new ClauderonError("exists", `session "${name}" already exists`);
     const workspace = workspacePath(app.paths, name);
@@ -144,13 +153,10 @@ export async function createSession(app: App, input: CreateInput): Promise<Sessi
         throw new ClauderonError("exists", `${dir} already exists but belongs to no session`, { hints: ["'clauderon cleanup' (no name) lists and removes such leftovers"] });
       }
     }
-    const backend = await app.backend(input.backend);
-    let step = `connecting to ${input.backend}`;
+    let step = "cloning the repository";
     let tmp: string | undefined;
     let wroteSession = false;
     try {
-      const endpoint = await backend.bind();
-      step = "cloning the repository";
       mkdirSync(app.paths.workspacesDir, { recursive: true, mode: 0o700 });
       tmp = join(app.paths.workspacesDir, `.tmp-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
       app.progress(`cloning ${repo}`);

@@ -129,7 +129,8 @@ export async function reconcilePass(app: App, o: PassOptions): Promise<PassRepor
       lock.release();
     }
   }
-  if (sv.errors.length && !sv.views.length) outcomes.push("unreachable");
+  // a backend that could not be asked (orphan scan of the current endpoint included) is a failed pass
+  if (sv.errors.length) outcomes.push("unreachable");
   return { sessions: entries, orphans: sv.orphans, foreign: sv.foreign, errors: sv.errors, exitCode: passExitCode(outcomes) };
 }
 

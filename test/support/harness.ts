@@ -55,7 +55,7 @@ export function makeRepo(dir: string): string {
 
 export const AGENT = ["sh", "-c", "echo agent-started; exec sleep 3600"];
 
-export function testConfig(extra = ""): string {
+export function testConfig(o: { docker?: string; reconciliation?: string; extra?: string } = {}): string {
   return [
     "[agent]",
     `image = "${TEST_IMAGE}"`,
@@ -63,12 +63,10 @@ export function testConfig(extra = ""): string {
     "[docker]",
     'pull = "never"',
     "stop_timeout = 2",
+    o.docker ?? "",
     "[reconciliation]",
-    "initial_delay = 1",
-    "backoff_multiplier = 2",
-    "max_delay = 4",
-    "verify_after = 1",
-    extra,
+    o.reconciliation ?? "initial_delay = 1\nbackoff_multiplier = 2\nmax_delay = 4\nverify_after = 1",
+    o.extra ?? "",
   ].join("\n");
 }
 
