@@ -20,7 +20,6 @@ export function serviceUnit(i: TimerInput): string {
   return [
     "[Unit]",
     `Description=clauderon reconcile (CLAUDERON_HOME=${i.env.CLAUDERON_HOME ?? "default"})`,
-    "Documentation=man:clauderon(1)",
     "",
     "[Service]",
     "Type=oneshot",
