@@ -77,7 +77,7 @@ describe("docker session lifecycle (compiled binary, real engine)", () => {
       const l = await E.run(["logs", "life"]);
       return l.stdout.includes("agent-started") ? l : undefined;
     });
-    expect(logs!.code).toBe(0);
+    expect(logs.code).toBe(0);
   });
 
   test("docker stop → Stopped; start → Healthy", async () => {
