@@ -72,7 +72,7 @@ export interface Backend {
   logs(session: Session, opts: LogOptions): Promise<void>;
   /** Live backend details for `inspect`. */
   details(session: Session): Promise<Record<string, unknown>>;
-  /** argv that attaches a terminal to the session. */
-  attachArgv(session: Session): string[];
+  /** The command that attaches a terminal to the session (argv, and environment to add). */
+  attachCommand(session: Session): { argv: string[]; env?: Record<string, string> };
   removeOrphan(o: Orphan): Promise<void>;
 }

@@ -11,10 +11,10 @@ export default command({
     const app = appFor(ctx);
     const name = validateName(str(ctx.values.name));
     const s = app.store.get(name);
-    const argv = (await app.backend(s.backend)).attachArgv(s);
+    const { argv, env } = (await app.backend(s.backend)).attachCommand(s);
     if (!Bun.which(argv[0]!)) throw new ClauderonError("failure", `cannot attach: ${argv[0]} is not on PATH (wanted: ${argv.join(" ")})`);
     if (!process.stdin.isTTY) throw new ClauderonError("failure", "attach needs a terminal (stdin is not a TTY)");
-    const p = Bun.spawn(argv, { stdin: "inherit", stdout: "inherit", stderr: "inherit", env: app.env });
+    const p = Bun.spawn(argv, { stdin: "inherit", stdout: "inherit", stderr: "inherit", env: { ...app.env, ...(env ?? {}) } });
     return p.exited;
   },
 });

@@ -6,6 +6,7 @@ import { printJson, writeOut } from "../cli/output";
 import { ClauderonError } from "../core/errors";
 import { resolvePaths, resolveHome } from "../store/paths";
 import { cronLine, serviceUnit, timerUnit, type TimerInput } from "../timer/units";
+import { socketDirFor } from "../backends/zellij/cli";
 import { appFor } from "./_shared";
 
 const args = {
@@ -27,20 +28,13 @@ function input(ctx: Parameters<Parameters<typeof command>[0]["run"]>[0]): TimerI
   const paths = resolvePaths(app.env);
   const env: Record<string, string> = { CLAUDERON_HOME: paths.home };
   env.DOCKER_HOST = app.env.DOCKER_HOST || "unix:///var/run/docker.sock";
-  const { socketDir } = requireZellijSocket(app.env, app.config.zellij.socket_dir);
-  env.ZELLIJ_SOCKET_DIR = socketDir;
+  // the same resolution the zellij backend uses, so the timer sees the user's sessions
+  env.ZELLIJ_SOCKET_DIR = socketDirFor(app.env, app.config.zellij.socket_dir);
   if (app.env.CLAUDERON_ZELLIJ) env.CLAUDERON_ZELLIJ = app.env.CLAUDERON_ZELLIJ;
   if (app.env.PATH) env.PATH = app.env.PATH;
   const defaultHome = resolveHome({ HOME: app.env.HOME, XDG_CONFIG_HOME: app.env.XDG_CONFIG_HOME });
   const unitName = paths.home === defaultHome ? "clauderon-reconcile" : `clauderon-reconcile-${paths.homeHash.slice(0, 8)}`;
   return { binary, intervalSeconds: interval, env, unitName, logFile: join(paths.logsDir, "reconcile.log"), lockFile: join(paths.locksDir, "reconcile-cron.lock") };
-}
-
-function requireZellijSocket(env: NodeJS.ProcessEnv, configured: string) {
-  // the same resolution the zellij backend uses, so the timer sees the user's sessions
-  const uid = process.getuid?.() ?? 0;
-  const socketDir = configured || env.ZELLIJ_SOCKET_DIR || (env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, "zellij") : `/tmp/zellij-${uid}`);
-  return { socketDir };
 }
 
 const unitDir = (env: NodeJS.ProcessEnv) => join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config"), "systemd", "user");

@@ -44,7 +44,7 @@ export function makeApp(log: ConsolaInstance, json: boolean, opts: { clock?: Clo
         const made: Backend =
           kind === "docker"
             ? new (await import("../backends/docker/backend")).DockerBackend(ctx)
-            : (new (await import("../backends/zellij/backend")).ZellijBackend(ctx) as unknown as Backend);
+            : new (await import("../backends/zellij/backend")).ZellijBackend(ctx);
         cache.set(kind, made);
         b = made;
       }

@@ -4,6 +4,7 @@ import { deriveDocker, type ContainerObservation, type ContainerStatus } from ".
 import { resourceName } from "../../core/names";
 import { historyPath, workspacePath } from "../../store/paths";
 import type { Session } from "../../store/schema";
+import { passEnv } from "../agent";
 import type { Backend, BackendContext, CreateOptions, LogOptions, ObserveAll, Observation, Orphan, Outcome } from "../types";
 import { DockerApiError, DockerClient, parseDockerHost, parseDockerTime, type ContainerInspect, type ContainerSummary } from "./client";
 import { Demuxer, demuxAll } from "./demux";
@@ -183,11 +184,6 @@ export class DockerBackend implements Backend {
     const workspace = workspacePath(this.ctx.paths, s.name);
     const historyDir = historyPath(this.ctx.paths, s.name);
     if (!existsSync(workspace)) throw new ClauderonError("blocked", `the workspace ${workspace} does not exist`);
-    const passEnv: Record<string, string> = {};
-    for (const k of this.ctx.config.agent.pass_env) {
-      const val = this.ctx.env[k];
-      if (val !== undefined) passEnv[k] = val;
-    }
     const body = containerSpec({
       session: s,
       config: this.ctx.config,
@@ -196,7 +192,7 @@ export class DockerBackend implements Backend {
       homeHash: this.ctx.paths.homeHash,
       uid: process.getuid?.() ?? 0,
       gid: process.getgid?.() ?? 0,
-      passEnv,
+      passEnv: passEnv(this.ctx.config.agent.pass_env, this.ctx.env),
       resume: opts.resume,
     });
     const name = resourceName(s.name);
@@ -303,8 +299,8 @@ export class DockerBackend implements Backend {
     };
   }
 
-  attachArgv(s: Session): string[] {
-    return ["docker", "-H", this.hostOf(s), "attach", "--detach-keys=ctrl-p,ctrl-q", resourceName(s.name)];
+  attachCommand(s: Session) {
+    return { argv: ["docker", "-H", this.hostOf(s), "attach", "--detach-keys=ctrl-p,ctrl-q", resourceName(s.name)] };
   }
 
   async removeOrphan(o: Orphan) {

@@ -1,5 +1,6 @@
 import type { Config } from "../../config/config";
 import type { Session } from "../../store/schema";
+import { agentArgv } from "../agent";
 
 export const WORKSPACE_MOUNT = "/workspace";
 export const HISTORY_MOUNT = "/clauderon/history";
@@ -15,13 +16,6 @@ export interface SpecInput {
   /** values of [agent] pass_env read from the environment now (credentials: never stored) */
   passEnv: Record<string, string>;
   resume: boolean;
-}
-
-/** The agent argv: the recorded command, plus the resume arguments when resuming a Claude conversation. */
-export function agentArgv(session: Session, resume: boolean): string[] {
-  const base = session.config.command;
-  if (session.config.agent === "claude" && resume) return [...base, ...session.config.resumeArgs];
-  return base;
 }
 
 /** The container create body (pure). */
