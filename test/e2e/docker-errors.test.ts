@@ -229,3 +229,26 @@ describe("engine unreachable or a different engine: exit 1, nothing marked missi
     expect(snapshot(E.home)).toEqual(before);
   });
 });
+
+describe("logs of a container without a TTY are demultiplexed", () => {
+  let E: Env;
+  beforeAll(async () => {
+    E = await makeEnv(testConfig({ docker: "tty = false" }));
+  });
+  afterAll(async () => E.cleanup());
+
+  test("stdout and stderr come out on their own streams; --tail limits", async () => {
+    const r = await E.run(["create", "plain", "--repo", join(E.root, "repo"), "--", "sh", "-c", "echo to-stdout; echo to-stderr >&2; echo line3; exec sleep 3600"]);
+    expect(r.code).toBe(0);
+    const l = await waitFor("logs", async () => {
+      const x = await E.run(["logs", "plain"]);
+      return x.stdout.includes("line3") && x.stderr.includes("to-stderr") ? x : undefined;
+    });
+    expect(l.stdout).toBe("to-stdout\nline3\n");
+    expect(l.stderr).toBe("to-stderr\n");
+    // the tail counts lines across both streams, in the order the engine logged them
+    const t = await E.run(["logs", "plain", "--tail", "1"]);
+    expect((t.stdout + t.stderr).trim().split("\n")).toHaveLength(1);
+    expect((await E.run(["logs", "plain", "--tail", "x"])).code).toBe(2);
+  });
+});
