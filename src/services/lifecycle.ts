@@ -8,7 +8,8 @@ import type { Health } from "../core/states";
 import * as git from "../git/git";
 import { waitLock, type Lock } from "../store/lock";
 import { backupsPath, historyPath, lockFile, workspacePath } from "../store/paths";
-import { emptyTracking, type Session } from "../store/schema";
+import { freshTracking } from "../core/plan";
+import type { Session } from "../store/schema";
 import { addEvent } from "../store/store";
 import type { App } from "./app";
 import { factsOf, healthOf } from "./observe";
@@ -68,7 +69,7 @@ function manualReset(app: App, s: Session, action: string) {
   if (s.reconcile.attempts || s.reconcile.gaveUp || s.reconcile.nextAttemptAt) {
     addEvent(s, app.clock.now(), "reconcile-reset", `reconcile tracking reset by a manual ${action}`);
   }
-  s.reconcile = emptyTracking();
+  s.reconcile = freshTracking(null);
 }
 
 /** A failed action leaves a truthful record (unless the backend could not even be reached). */
@@ -190,7 +191,7 @@ export async function createSession(app: App, input: CreateInput): Promise<Sessi
         operation: { kind: "create", pid: process.pid, startedAt: iso(now) },
         lastKnown: null,
         lastError: null,
-        reconcile: emptyTracking(),
+        reconcile: freshTracking(null),
         backups: [],
         previousLogs: null,
         events: [],

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { NAME_PATTERN } from "../core/names";
+import type { Tracking } from "../core/plan";
 import { STATES } from "../core/states";
 
 const isoDate = v.pipe(v.string(), v.isoTimestamp());
@@ -49,6 +50,9 @@ export const ReconcileSchema = v.object({
   healthySince: nullableIso,
 });
 export type ReconcileTracking = v.InferOutput<typeof ReconcileSchema>;
+// the stored tracking and the planner's Tracking (core/plan.ts) are one shape
+const _sameShape: [ReconcileTracking, Tracking] = [{} as Tracking, {} as ReconcileTracking];
+void _sameShape;
 
 export const SessionSchema = v.object({
   schema: v.literal(1),
@@ -95,15 +99,3 @@ export const SessionSchema = v.object({
   events: v.array(EventSchema),
 });
 export type Session = v.InferOutput<typeof SessionSchema>;
-
-export const emptyTracking = (): ReconcileTracking => ({
-  attempts: 0,
-  problemSince: null,
-  lastAttemptAt: null,
-  nextAttemptAt: null,
-  lastError: null,
-  gaveUp: false,
-  specHash: null,
-  lastFreshAt: null,
-  healthySince: null,
-});

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isLocked, tryLock } from "../../src/store/lock";
 import { resolvePaths } from "../../src/store/paths";
-import { emptyTracking, type Session } from "../../src/store/schema";
+import { freshTracking } from "../../src/core/plan";
+import type { Session } from "../../src/store/schema";
 import { SessionStore } from "../../src/store/store";
 
 let home: string;
@@ -26,7 +27,7 @@ export const sampleSession = (name: string): Session => ({
   operation: null,
   lastKnown: null,
   lastError: null,
-  reconcile: emptyTracking(),
+  reconcile: freshTracking(null),
   backups: [],
   previousLogs: null,
   events: [],
