@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, docker, makeEnv, sessionFile, waitFor, type Env } from "../support/harness";
+
+describe("the binary", () => {
+  let E: Env;
+  beforeAll(async () => {
+    E = await makeEnv();
+  });
+  afterAll(async () => E.cleanup());
+
+  test("does not auto-load .env or bunfig.toml from the working directory", async () => {
+    const cwd = join(E.root, "withdotenv");
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, ".env"), `CLAUDERON_HOME=${join(E.root, "hijacked")}\n`);
+    writeFileSync(join(cwd, "bunfig.toml"), 'preload = ["./nope.ts"]\n');
+    const p = Bun.spawnSync([BIN, "config", "path"], { cwd, env: E.env, stdout: "pipe", stderr: "pipe" });
+    expect(p.exitCode).toBe(0);
+    expect(p.stdout.toString().trim()).toBe(join(E.home, "config.toml"));
+  });
+
+  test("--version, bare help, unknown command", async () => {
+    expect((await E.run(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await E.run(["--help"]);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain("reconcile");
+    expect((await E.run([])).code).toBe(2);
+    const u = await E.run(["nope"]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain('unknown command "nope"');
+  });
+
+  test("a manual action that fails on a backend error leaves a truthful record", async () => {
+    docker("tag", "localtest/busybox:latest", "localtest/manual:1");
+    expect((await E.run(["create", "man", "--repo", join(E.root, "repo"), "--image", "localtest/manual:1"])).code).toBe(0);
+    docker("kill", "clauderon-man");
+    docker("rm", "-f", "clauderon-man");
+    docker("rmi", "localtest/manual:1");
+    const r = await E.run(["recreate", "man"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("localtest/manual:1");
+    const st = (await E.run(["status", "man", "--json"])).json();
+    expect(st.health.state).toBe("Missing");
+    expect(st.lastError.action).toBe("recreate");
+    expect(st.lastError.message).toContain("localtest/manual:1");
+    expect(sessionFile(E.home, "man").operation).toBeNull();
+  });
+
+  test("delete is cleanup", async () => {
+    const r = await E.run(["delete", "man", "--yes", "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ name: "man", removed: true });
+    expect(existsSync(join(E.home, "sessions", "man.json"))).toBe(false);
+  });
+
+  test("an interrupted create is not Pending forever: Error (interrupted), and cleanup removes it", async () => {
+    expect((await E.run(["create", "intr", "--repo", join(E.root, "repo")])).code).toBe(0);
+    const f = join(E.home, "sessions", "intr.json");
+    const s = sessionFile(E.home, "intr");
+    s.operation = { kind: "create", pid: 999999, startedAt: new Date().toISOString() };
+    writeFileSync(f, JSON.stringify(s));
+    const st = (await E.run(["status", "intr", "--json"])).json();
+    expect(st.health.state).toBe("Error");
+    expect(st.health.description).toContain("interrupted");
+    expect((await E.run(["cleanup", "intr", "--yes"])).code).toBe(0);
+  });
+
+  test("a corrupt session file is reported and does not hide the others", async () => {
+    expect((await E.run(["create", "fine", "--repo", join(E.root, "repo")])).code).toBe(0);
+    writeFileSync(join(E.home, "sessions", "broken.json"), "{ half");
+    const l = await E.run(["list", "--json"]);
+    expect(l.code).toBe(1);
+    expect(l.json().sessions.map((s: any) => s.name)).toEqual(["fine"]);
+    expect(l.json().corrupt[0].name).toBe("broken");
+    const st = await E.run(["status", "broken"]);
+    expect(st.code).toBe(1);
+    expect(st.stderr).toContain("not valid JSON");
+    rmSync(join(E.home, "sessions", "broken.json"));
+  });
+
+  test("reconcile --watch runs passes until SIGTERM and ends cleanly", async () => {
+    const p = Bun.spawn([BIN, "reconcile", "--watch", "--json"], { env: E.env, stdout: "pipe", stderr: "pipe" });
+    const reader = p.stdout.getReader();
+    let text = "";
+    await waitFor("first pass", async () => {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+      return text.includes("\n");
+    });
+    expect(JSON.parse(text.split("\n")[0]!).sessions.map((s: any) => s.name)).toContain("fine");
+    const t0 = Date.now();
+    p.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe("speed: one status over many sessions makes a constant number of backend calls", () => {
+  let E: Env;
+  let proxy: ReturnType<typeof Bun.serve>;
+  const calls: string[] = [];
+  beforeAll(async () => {
+    E = await makeEnv();
+    // a counting proxy in front of the real engine
+    const sock = join(E.root, "count.sock");
+    proxy = Bun.serve({
+      unix: sock,
+      async fetch(req) {
+        const u = new URL(req.url);
+        calls.push(`${req.method} ${u.pathname.replace(/^\/v[\d.]+/, "")}`);
+        const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+        return fetch(`http://docker${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body, unix: "/var/run/docker.sock" } as RequestInit);
+      },
+    });
+    E.env.DOCKER_HOST = `unix://${sock}`;
+  });
+  afterAll(async () => {
+    proxy.stop(true);
+    await E.cleanup();
+  });
+
+  test("6 sessions (4 running, 2 stopped): 1 ping, 1 info, 1 list, 1 inspect per non-running container", async () => {
+    for (const n of ["c1", "c2", "c3", "c4", "c5", "c6"]) expect((await E.run(["create", n, "--repo", join(E.root, "repo")])).code).toBe(0);
+    for (const n of ["c5", "c6"]) expect((await E.run(["stop", n])).code).toBe(0);
+    // wait until the running ones are no longer "young" (started 10 s ago)
+    await waitFor("containers older than 10 s", () => docker("ps", "--filter", "label=clauderon.session=c4", "--format", "{{.Status}}").match(/Up (\d+) seconds/)?.[1] !== undefined && Number(docker("ps", "--filter", "label=clauderon.session=c4", "--format", "{{.Status}}").match(/Up (\d+) seconds/)![1]) >= 11, 30_000, 250);
+    calls.length = 0;
+    const r = await E.run(["status", "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.json().sessions.map((s: any) => s.health.state)).toEqual(["Healthy", "Healthy", "Healthy", "Healthy", "Stopped", "Stopped"]);
+    const count = (prefix: string) => calls.filter((c) => c.startsWith(prefix)).length;
+    expect(count("GET /_ping")).toBe(1);
+    expect(count("GET /info")).toBe(1);
+    expect(count("GET /containers/json")).toBe(1);
+    expect(calls.filter((c) => /^GET \/containers\/[^/]+\/json$/.test(c) && !c.startsWith("GET /containers/json")).length).toBe(2);
+    expect(calls.length).toBe(5);
+  }, 90_000);
+});
