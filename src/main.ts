@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { description: string; load?: Loader; group?: () 
   cleanup: { description: "remove a session, or leftovers/orphans", load: () => d(import("./commands/cleanup")) },
   delete: { description: "alias of cleanup <name>", load: () => d(import("./commands/delete")) },
   reconcile: { description: "one unattended recovery pass", load: () => d(import("./commands/reconcile")) },
+  daemon: { description: "HTTP API (and background reconcile)", load: () => d(import("./commands/daemon")) },
   timer: { description: "systemd user timer or cron line running reconcile", group: () => import("./commands/timer").then((m) => m.subCommands) },
   config: { description: "show, locate or validate the configuration", group: () => import("./commands/config").then((m) => m.subCommands) },
 };
