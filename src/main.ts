@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { description: string; load?: Loader; group?: () 
   delete: { description: "alias of cleanup <name>", load: () => d(import("./commands/delete")) },
   reconcile: { description: "one unattended recovery pass", load: () => d(import("./commands/reconcile")) },
   daemon: { description: "HTTP API (and background reconcile)", load: () => d(import("./commands/daemon")) },
+  tui: { description: "interactive session list with a health modal", load: () => d(import("./commands/tui")) },
   timer: { description: "systemd user timer or cron line running reconcile", group: () => import("./commands/timer").then((m) => m.subCommands) },
   config: { description: "show, locate or validate the configuration", group: () => import("./commands/config").then((m) => m.subCommands) },
 };

@@ -8,7 +8,8 @@ describe("clauderon daemon (HTTP API, compiled binary, real engine)", () => {
   let proc: ReturnType<typeof Bun.spawn>;
   let base = "";
   let token = "";
-  const api = (method: string, path: string, body?: unknown, auth = true) =>
+  type AnyResponse = Omit<Response, "json"> & { json(): Promise<any> };
+  const api = (method: string, path: string, body?: unknown, auth = true): Promise<AnyResponse> =>
     fetch(`${base}${path}`, {
       method,
       headers: { ...(auth ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
@@ -38,7 +39,7 @@ describe("clauderon daemon (HTTP API, compiled binary, real engine)", () => {
   test("the token file is created with mode 0600; no or wrong token → 401 with one fixed body", async () => {
     expect(statSync(join(E.home, "api-token")).mode & 0o777).toBe(0o600);
     const a = await api("GET", "/api/sessions", undefined, false);
-    const b = await fetch(`${base}/api/sessions`, { headers: { Authorization: "Bearer wrong" } });
+    const b: AnyResponse = await fetch(`${base}/api/sessions`, { headers: { Authorization: "Bearer wrong" } });
     expect(a.status).toBe(401);
     expect(b.status).toBe(401);
     expect(await a.text()).toBe(await b.text());
