@@ -416,8 +416,9 @@ export interface CleanupOptions {
 export async function cleanupSession(app: App, name: string, o: CleanupOptions): Promise<{ removed: string[]; backupsKept: string[] }> {
   validateName(name);
   const s0 = app.store.get(name);
-  // Pending: another process is creating it; cleanup cancels that creation
-  if (s0.operation && factsOf(app, s0).operation?.live && s0.operation.pid !== process.pid) {
+  // Pending because a `clauderon create` is running: cleanup cancels that creation. Never signal
+  // the process of another operation (a reconcile pass or the daemon); wait for its lock instead.
+  if (s0.operation?.kind === "create" && factsOf(app, s0).operation?.live && s0.operation.pid !== process.pid) {
     try {
       process.kill(s0.operation.pid, "SIGTERM");
     } catch {

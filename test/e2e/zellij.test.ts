@@ -157,6 +157,25 @@ describe("zellij backend (stand-in reproducing zellij 0.44.0)", () => {
     expect(existsSync(join(E.home, "workspaces", "zz"))).toBe(false);
   });
 
+  test("recreate --backend moves a session between Docker and zellij, keeping the workspace", async () => {
+    expect((await E.run(["create", "mover", "--repo", join(E.root, "repo"), ...agent()])).code).toBe(0);
+    writeFileSync(join(E.home, "workspaces", "mover", "wip.txt"), "moving\n");
+    const z = await E.run(["recreate", "mover", "--backend", "zellij", "--json"]);
+    expect(z.code).toBe(0);
+    expect(z.json()).toMatchObject({ backend: "zellij", health: { state: "Healthy" } });
+    expect(Bun.spawnSync(["docker", "inspect", "clauderon-mover"]).exitCode).not.toBe(0);
+    expect(zellij("list-sessions", "--short").out).toContain("clauderon-mover");
+    const s = sessionFile(E.home, "mover");
+    expect(s.endpoint.socketDir).toBe(join(E.root, "zsock"));
+    expect(s.config.image).toBeNull();
+    const d = await E.run(["recreate", "mover", "--backend", "docker", "--json"]);
+    expect(d.code).toBe(0);
+    expect(d.json()).toMatchObject({ backend: "docker", health: { state: "Healthy" } });
+    expect(zellij("list-sessions", "--short").out).not.toContain("clauderon-mover");
+    expect(existsSync(join(E.home, "workspaces", "mover", "wip.txt"))).toBe(true);
+    expect((await E.run(["cleanup", "mover", "--yes"])).code).toBe(0);
+  });
+
   test("attach needs a terminal", async () => {
     mkdirSync(join(E.root, "x"), { recursive: true });
     expect((await E.run(["create", "att", "--repo", join(E.root, "repo"), "--backend", "zellij", ...agent()])).code).toBe(0);
