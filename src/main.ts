@@ -1,8 +1,8 @@
 #!/usr/bin/env bun
-import { renderUsage } from "citty";
+import { defineCommand, renderUsage } from "citty";
 import { parseStrict } from "./cli/args";
 import type { ClauderonCommand } from "./cli/command";
-import { colorEnabled, makeLogger, printJson, stripAnsi } from "./cli/output";
+import { colorEnabled, makeLogger, printJson, stripAnsi, table } from "./cli/output";
 import { ClauderonError, EXIT } from "./core/errors";
 
 export const VERSION = "0.1.0";
@@ -72,7 +72,8 @@ async function run(argv: string[]): Promise<number> {
       const subs = await entry.group();
       const [sub, ...subArgs] = restArgs;
       if (sub === undefined || sub === "-h" || sub === "--help") {
-        out(`USAGE clauderon ${first} <${Object.keys(subs).join("|")}>\n\n${Object.entries(subs).map(([n, c]) => `  ${n}  ${(c.def.meta as { description?: string }).description ?? ""}`).join("\n")}\n`);
+        const rows = Object.entries(subs).map(([n, c]) => [`  ${n}`, (c.def.meta as { description?: string }).description ?? ""]);
+        out(`USAGE clauderon ${first} <${Object.keys(subs).join("|")}> [options]\n\n${table(rows)}\n`);
         return sub === undefined ? EXIT.usage : EXIT.ok;
       }
       const found = Object.hasOwn(subs, sub) ? subs[sub] : undefined;
@@ -83,7 +84,8 @@ async function run(argv: string[]): Promise<number> {
     } else cmd = await entry.load!();
     const parsed = parseStrict(args, cmd.args, cmd.multiple, label);
     if (parsed.help) {
-      out(`${await renderUsage(cmd.def)}\n`.replace(/^(.*?)USAGE /m, "$1USAGE clauderon ").replace(`clauderon clauderon`, "clauderon"));
+      const parent = defineCommand({ meta: { name: label.includes(" ") ? `clauderon ${first}` : "clauderon" } });
+      out(`${await renderUsage(cmd.def, parent)}\n`);
       return EXIT.ok;
     }
     if (parsed.rest !== undefined && !cmd.passthrough) throw new ClauderonError("usage", `'${label}' takes no arguments after '--'`);

@@ -1,7 +1,7 @@
 import { command, str } from "../cli/command";
 import { printJson, writeOut } from "../cli/output";
 import { PRESERVATION } from "../core/actions";
-import { EXIT } from "../core/errors";
+import { ClauderonError, EXIT } from "../core/errors";
 import { validateName } from "../core/names";
 import * as git from "../git/git";
 import { workspacePath } from "../store/paths";
@@ -17,7 +17,7 @@ export default command({
     const app = appFor(ctx);
     const name = validateName(str(ctx.values.name));
     const n = Number(str(ctx.values.events) ?? 20);
-    if (!Number.isInteger(n) || n < 0) throw new (await import("../core/errors")).ClauderonError("usage", "--events takes a whole number >= 0");
+    if (!Number.isInteger(n) || n < 0) throw new ClauderonError("usage", `--events takes a whole number >= 0, got ${JSON.stringify(str(ctx.values.events))}`);
     const s0 = app.store.get(name);
     const sv = await survey(app, { only: [name], scanOrphans: false, persist: true });
     const v = sv.views[0]!;

@@ -61,7 +61,7 @@ export const freshTracking = (specHash: string | null): Tracking => ({
   healthySince: null,
 });
 
-const isEmpty = (t: Tracking) => t.attempts === 0 && !t.gaveUp && t.problemSince === null && t.lastFreshAt === null && t.nextAttemptAt === null;
+export const isEmptyTracking = (t: Tracking) => t.attempts === 0 && !t.gaveUp && t.problemSince === null && t.lastFreshAt === null && t.nextAttemptAt === null;
 
 /** The stable period after which a Healthy session's tracking resets: 2 × max_delay (kubelet-style). */
 export const stablePeriodMs = (s: BackoffSettings) => 2 * s.max_delay * 1000;
@@ -78,7 +78,7 @@ export function planSession(i: PlanInput): Plan {
 
   switch (i.state) {
     case "Healthy": {
-      if (isEmpty(t)) return keep("none", "healthy", t);
+      if (isEmptyTracking(t)) return keep("none", "healthy", t);
       const since = i.startedAt ?? ms(t.healthySince) ?? i.now;
       if (i.now - since >= stablePeriodMs(i.settings)) {
         return keep("none", "healthy for a stable period: reconcile tracking reset", freshTracking(i.specHash));

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Backend, Outcome } from "../backends/types";
-import { availableActions, type Action, type BackendKind } from "../core/actions";
+import type { Action, BackendKind } from "../core/actions";
 import { ClauderonError } from "../core/errors";
 import { resourceName, validateName } from "../core/names";
 import type { Health } from "../core/states";
@@ -457,4 +457,3 @@ export async function cleanupSession(app: App, name: string, o: CleanupOptions):
   });
 }
 
-export { availableActions };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ClauderonError } from "../core/errors";
-import { passExitCode, planSession, type Outcome, type Plan, type PlanAction } from "../core/plan";
+import { isEmptyTracking, passExitCode, planSession, type Outcome, type Plan, type PlanAction } from "../core/plan";
 import type { State } from "../core/states";
 import { lockFile } from "../store/paths";
 import { tryLock } from "../store/lock";
@@ -9,7 +9,7 @@ import { addEvent } from "../store/store";
 import type { Orphan } from "../backends/types";
 import type { App } from "./app";
 import { current, recreateLocked } from "./lifecycle";
-import { factsOf, survey, type SessionView } from "./observe";
+import { cloneExists, factsOf, survey, type SessionView } from "./observe";
 
 export interface ReportEntry {
   name: string;
@@ -70,10 +70,8 @@ function planFor(app: App, v: SessionView, busy: boolean, skipWait: boolean, sta
   });
 }
 
-const needsLook = (v: SessionView) => {
-  const t = v.session.reconcile;
-  return !settled(v.health.state) || t.attempts > 0 || t.gaveUp || t.problemSince !== null || t.nextAttemptAt !== null || t.lastFreshAt !== null;
-};
+/** Only sessions that are unsettled or still carry tracking need the lock and a plan. */
+const needsLook = (v: SessionView) => !settled(v.health.state) || !isEmptyTracking(v.session.reconcile);
 
 /** One reconcile pass over all sessions (or one). */
 export async function reconcilePass(app: App, o: PassOptions): Promise<PassReport> {
@@ -150,7 +148,7 @@ async function actOnSession(
     return { entry, outcome: (e as ClauderonError).code === "no-such-session" ? "settled" : "unreachable" };
   }
   const s = c.session;
-  const view: SessionView = { session: s, health: c.health, cloneExists: (await import("./observe")).cloneExists(app, name), outcome: c.outcome };
+  const view: SessionView = { session: s, health: c.health, cloneExists: cloneExists(app, name), outcome: c.outcome };
   const startedAt = c.outcome.ok ? c.outcome.obs.startedAt : undefined;
   const p = planFor(app, view, false, o.skipWait, startedAt);
   const now = app.clock.now();
