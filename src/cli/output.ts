@@ -4,9 +4,9 @@ import { createConsola as createBasic } from "consola/basic";
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 export const stripAnsi = (s: string) => s.replace(ANSI, "");
 
-/** Colour only on a TTY and without NO_COLOR. */
+/** Colour only without NO_COLOR, and only when stdout (and the stream written to) is a TTY. */
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  return !!process.stdout.isTTY && !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";
 }
 
 /**

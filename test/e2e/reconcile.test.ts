@@ -181,6 +181,31 @@ describe("reconcile against the real engine (compiled binary)", () => {
     expect((await E.run(["reconcile", "--json"])).code).toBe(0);
   });
 
+  test("a container that starts and dies at once is a failed attempt; a crash loop gets one unattended fresh recreate, then needs a person", async () => {
+    expect((await E.run(["create", "flap", "--repo", join(E.root, "repo"), "--", "sh", "-c", "echo flapping; exit 1"])).code).toBe(0);
+    writeFileSync(join(E.home, "workspaces", "flap", "wip.txt"), "unsaved\n");
+    await waitFor("CrashLoop", async () => (await E.run(["status", "flap", "--json"])).json().health.state === "CrashLoop", 20_000, 200);
+    const entries: any[] = [];
+    const last = await waitFor(
+      "needs a person",
+      async () => {
+        const r = await E.run(["reconcile", "flap", "--json"]);
+        entries.push(r.json().sessions[0]);
+        return r.code === 6 ? r : undefined;
+      },
+      40_000,
+      200,
+    );
+    const attempt = entries.find((e) => e.result !== "skipped");
+    expect(attempt).toMatchObject({ stateBefore: "CrashLoop", action: "recreate-fresh", result: "failed" });
+    expect(attempt.error).toMatch(/not Healthy|restarted/);
+    expect(attempt.backup).toStartWith(join(E.home, "backups", "flap"));
+    expect(last.json().sessions[0].action).toBe("needs-person");
+    expect(entries.filter((e) => e.action === "recreate-fresh").length).toBe(1);
+    expect(Bun.spawnSync(["tar", "-tf", join(attempt.backup, "untracked.tar")]).stdout.toString()).toContain("wip.txt");
+    expect((await E.run(["cleanup", "flap", "--yes"])).code).toBe(0);
+  });
+
   test("timer: systemd units carry the environment and pass systemd-analyze verify; cron line cannot overlap", async () => {
     const r = await E.run(["timer", "print", "--json", "--interval", "45"]);
     expect(r.code).toBe(0);
