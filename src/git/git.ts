@@ -12,6 +12,7 @@ export interface GitResult {
 const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
 
 export async function git(args: string[], cwd?: string, opts: { progress?: boolean; stdin?: string } = {}): Promise<GitResult> {
+  if (cwd !== undefined && !existsSync(cwd)) throw new ClauderonError("git", `git ${args[0]}: the directory ${cwd} does not exist`);
   const p = Bun.spawn(["git", ...args], {
     cwd,
     env: { ...process.env, ...GIT_ENV },

@@ -155,20 +155,38 @@ export async function createSession(app: App, input: CreateInput): Promise<Sessi
       }
     }
     let step = "cloning the repository";
-    let tmp: string | undefined;
-    let wroteSession = false;
+    // what this create has made so far: removed again on failure or when interrupted
+    const made: { tmp?: string; workspace?: boolean; history?: boolean; session?: Session } = {};
+    const rollback = async (removeResource: boolean) => {
+      if (made.session && removeResource) await backend.remove(made.session).catch(() => undefined);
+      if (made.tmp) rmSync(made.tmp, { recursive: true, force: true });
+      if (made.workspace) rmSync(workspace, { recursive: true, force: true });
+      if (made.history) rmSync(historyDir, { recursive: true, force: true });
+      if (made.session) app.store.remove(name);
+    };
+    // Ctrl-C or a `cleanup` of this Pending session cancels the creation: nothing is left behind
+    // the lock stays held until the process exits, so nobody sees a half-removed session
+    let cancelling: Promise<void> | undefined;
+    const onSignal = (sig: NodeJS.Signals) => {
+      app.log.warn(`create of "${name}" cancelled (${sig}); removing what it made`);
+      cancelling = rollback(true).finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
       mkdirSync(app.paths.workspacesDir, { recursive: true, mode: 0o700 });
-      tmp = join(app.paths.workspacesDir, `.tmp-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+      made.tmp = join(app.paths.workspacesDir, `.tmp-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
       app.progress(`cloning ${repo}`);
-      await git.clone(repo, tmp, input.branch ?? null, !app.json && !!process.stderr.isTTY);
+      await git.clone(repo, made.tmp, input.branch ?? null, !app.json && !!process.stderr.isTTY);
       step = "creating the work branch";
       const workBranch = `clauderon/${name}`;
-      await git.checkoutNewBranch(tmp, workBranch);
-      const baseCommit = await git.headCommit(tmp);
-      renameSync(tmp, workspace);
-      tmp = undefined;
+      await git.checkoutNewBranch(made.tmp, workBranch);
+      const baseCommit = await git.headCommit(made.tmp);
+      renameSync(made.tmp, workspace);
+      made.tmp = undefined;
+      made.workspace = true;
       mkdirSync(historyDir, { recursive: true, mode: 0o700 });
+      made.history = true;
       const now = app.clock.now();
       const s: Session = {
         schema: 1,
@@ -198,7 +216,7 @@ export async function createSession(app: App, input: CreateInput): Promise<Sessi
       };
       addEvent(s, now, "create", `created from ${repo}${input.branch ? ` (branch ${input.branch})` : ""} on ${workBranch} at ${baseCommit.slice(0, 12)}`);
       app.store.write(s);
-      wroteSession = true;
+      made.session = s;
       step = input.backend === "docker" ? "creating the container" : "creating the zellij session";
       app.progress(step);
       const id = await backend.create(s, { resume: false });
@@ -206,19 +224,19 @@ export async function createSession(app: App, input: CreateInput): Promise<Sessi
       s.resource = { ...s.resource, id, seen: true };
       s.operation = null;
       s.lastKnown = { state: "Healthy", description: "created", details: {}, at: iso(done) };
+      if (cancelling) await cancelling;
       addEvent(s, done, "start", `${resourceName(name)} created and started`, { id });
       app.store.write(s);
       return s;
     } catch (e) {
-      // nothing is left behind: no half clone, no resource, no record
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
-      if (wroteSession) {
-        rmSync(workspace, { recursive: true, force: true });
-        rmSync(historyDir, { recursive: true, force: true });
-        app.store.remove(name);
-      }
+      if (cancelling) await cancelling;
+      // nothing is left behind: no half clone, no resource (the backend removes its own), no record
+      await rollback(false);
       const err = e instanceof ClauderonError ? e : new ClauderonError("failure", (e as Error).message);
       throw new ClauderonError(err.code === "usage" ? "usage" : err.code, `create failed while ${step}: ${err.message}`, { hints: err.hints });
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
   });
 }
@@ -416,16 +434,20 @@ export interface CleanupOptions {
 export async function cleanupSession(app: App, name: string, o: CleanupOptions): Promise<{ removed: string[]; backupsKept: string[] }> {
   validateName(name);
   const s0 = app.store.get(name);
-  // Pending because a `clauderon create` is running: cleanup cancels that creation. Never signal
-  // the process of another operation (a reconcile pass or the daemon); wait for its lock instead.
+  // Pending because a `clauderon create` is running: cleanup cancels that creation (the create
+  // removes what it made on SIGTERM). Never signal the process of another operation (a reconcile
+  // pass or the daemon); wait for its lock instead.
+  let cancelled = false;
   if (s0.operation?.kind === "create" && factsOf(app, s0).operation?.live && s0.operation.pid !== process.pid) {
     try {
       process.kill(s0.operation.pid, "SIGTERM");
+      cancelled = true;
     } catch {
       /* already gone */
     }
   }
   return withLock(app, name, async () => {
+    if (cancelled && !app.store.exists(name)) return { removed: [`the creation of "${name}" (cancelled)`], backupsKept: [] };
     const c = await current(app, name);
     requireAction(name, c.health, "cleanup");
     const s = c.session;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, docker, makeEnv, sessionFile, waitFor, type Env } from "../support/harness";
 
@@ -64,6 +64,38 @@ describe("the binary", () => {
     expect(st.health.state).toBe("Error");
     expect(st.health.description).toContain("interrupted");
     expect((await E.run(["cleanup", "intr", "--yes"])).code).toBe(0);
+  });
+
+  const nothingLeft = (name: string) => {
+    expect(existsSync(join(E.home, "sessions", `${name}.json`))).toBe(false);
+    expect(existsSync(join(E.home, "workspaces", name))).toBe(false);
+    expect(existsSync(join(E.home, "history", name))).toBe(false);
+    expect(readdirSync(join(E.home, "workspaces")).filter((f) => f.startsWith(`.tmp-${name}-`))).toEqual([]);
+    expect(Bun.spawnSync(["docker", "inspect", `clauderon-${name}`]).exitCode).not.toBe(0);
+  };
+
+  test("SIGTERM (or Ctrl-C) during create removes everything it made", async () => {
+    const p = Bun.spawn([BIN, "create", "cancel", "--repo", join(E.root, "repo")], { env: E.env, stdout: "ignore", stderr: "pipe" });
+    await waitFor("create under way", () => readdirSync(join(E.home, "workspaces")).some((f) => f.startsWith(".tmp-cancel-") || f === "cancel"), 10_000, 1);
+    p.kill("SIGTERM");
+    const code = await p.exited;
+    if (code === 0) {
+      // it had already finished: a complete session, removed normally
+      expect((await E.run(["cleanup", "cancel", "--yes"])).code).toBe(0);
+    } else {
+      expect(code).toBe(143);
+      expect(await new Response(p.stderr).text()).toContain("cancelled");
+    }
+    nothingLeft("cancel");
+  });
+
+  test("cleanup of a Pending creation cancels it", async () => {
+    const p = Bun.spawn([BIN, "create", "pend", "--repo", join(E.root, "repo")], { env: E.env, stdout: "ignore", stderr: "ignore" });
+    await waitFor("session file written", () => existsSync(join(E.home, "sessions", "pend.json")), 10_000, 1);
+    const r = await E.run(["cleanup", "pend", "--yes"]);
+    expect(r.code).toBe(0);
+    await p.exited;
+    nothingLeft("pend");
   });
 
   test("a corrupt session file is reported and does not hide the others", async () => {
