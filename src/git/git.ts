@@ -11,6 +11,15 @@ export interface GitResult {
 
 const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
 
+/** git processes running now, so a cancelled operation can stop them before removing their files. */
+const running = new Set<{ kill(signal?: number | NodeJS.Signals): void; exited: Promise<number> }>();
+
+export async function stopRunning(): Promise<void> {
+  const all = [...running];
+  for (const p of all) p.kill("SIGKILL");
+  await Promise.all(all.map((p) => p.exited.catch(() => undefined)));
+}
+
 export async function git(args: string[], cwd?: string, opts: { progress?: boolean; stdin?: string } = {}): Promise<GitResult> {
   if (cwd !== undefined && !existsSync(cwd)) throw new ClauderonError("git", `git ${args[0]}: the directory ${cwd} does not exist`);
   const p = Bun.spawn(["git", ...args], {
@@ -20,12 +29,17 @@ export async function git(args: string[], cwd?: string, opts: { progress?: boole
     stdout: "pipe",
     stderr: opts.progress ? "inherit" : "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(p.stdout).text(),
-    opts.progress ? Promise.resolve("") : new Response(p.stderr as ReadableStream).text(),
-    p.exited,
-  ]);
-  return { code, stdout, stderr };
+  running.add(p);
+  try {
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(p.stdout).text(),
+      opts.progress ? Promise.resolve("") : new Response(p.stderr as ReadableStream).text(),
+      p.exited,
+    ]);
+    return { code, stdout, stderr };
+  } finally {
+    running.delete(p);
+  }
 }
 
 async function must(args: string[], cwd: string | undefined, what: string, opts: { progress?: boolean } = {}): Promise<string> {

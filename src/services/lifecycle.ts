@@ -157,8 +157,9 @@ export async function createSession(app: App, input: CreateInput): Promise<Sessi
     let step = "cloning the repository";
     // what this create has made so far: removed again on failure or when interrupted
     const made: { tmp?: string; workspace?: boolean; history?: boolean; session?: Session } = {};
-    const rollback = async (removeResource: boolean) => {
-      if (made.session && removeResource) await backend.remove(made.session).catch(() => undefined);
+    const rollback = async (interrupted: boolean) => {
+      if (interrupted) await git.stopRunning(); // a clone still writing would recreate what we remove
+      if (made.session && interrupted) await backend.remove(made.session).catch(() => undefined);
       if (made.tmp) rmSync(made.tmp, { recursive: true, force: true });
       if (made.workspace) rmSync(workspace, { recursive: true, force: true });
       if (made.history) rmSync(historyDir, { recursive: true, force: true });
