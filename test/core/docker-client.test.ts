@@ -35,6 +35,28 @@ beforeAll(() => {
       if (url.pathname.endsWith("/containers/boom/json")) return Response.json({ message: "internal kaboom" }, { status: 500 });
       if (url.pathname.endsWith("/containers/garbage/json")) return new Response("<html>not json</html>", { status: 200 });
       if (url.pathname.endsWith("/containers/gone/json")) return Response.json({ message: "No such container: gone" }, { status: 404 });
+      if (url.pathname.endsWith("/images/create")) {
+        const from = url.searchParams.get("fromImage");
+        if (from === "offline/img") return Response.json({ message: 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host' }, { status: 500 });
+        const lines =
+          from === "ok/img"
+            ? ['{"status":"Pulling from ok/img","id":"1.0"}', '{"status":"Downloading","progress":"[==>   ] 1MB/3MB","id":"abc"}', '{"status":"Download complete","id":"abc"}']
+            : ['{"status":"Pulling from half/img","id":"1.0"}', '{"error":"unexpected EOF","errorDetail":{"message":"unexpected EOF"}}'];
+        const enc = new TextEncoder();
+        return new Response(
+          new ReadableStream({
+            async start(ctl) {
+              for (const l of lines) {
+                ctl.enqueue(enc.encode(`${l.slice(0, 10)}`));
+                await Bun.sleep(5);
+                ctl.enqueue(enc.encode(`${l.slice(10)}\r\n`));
+              }
+              ctl.close();
+            },
+          }),
+          { headers: h },
+        );
+      }
       if (url.pathname.endsWith("/containers/x/start")) return new Response(null, { status: 304 });
       if (url.pathname.endsWith("/containers/conflict/start")) return Response.json({ message: "conflict" }, { status: 409 });
       return Response.json({ message: "page not found" }, { status: 404 });
@@ -97,6 +119,20 @@ describe("typed errors", () => {
     const t = await new DockerClient("tcp://127.0.0.1:1", 1000).info().catch((x) => x as ClauderonError);
     expect((t as ClauderonError).code).toBe("unreachable");
     expect((t as Error).message).toContain("tcp://127.0.0.1:1");
+  });
+});
+
+describe("image pull", () => {
+  test("progress lines arrive as they stream (split across chunks)", async () => {
+    const seenLines: string[] = [];
+    await client().pull("ok/img:1.0", (l) => seenLines.push(l));
+    expect(seenLines).toEqual(["1.0: Pulling from ok/img", "abc: Downloading [==>   ] 1MB/3MB", "abc: Download complete"]);
+  });
+  test("an error in the stream names the image", async () => {
+    await expect(client().pull("half/img:2")).rejects.toThrow(/image half\/img:2 is not present and cannot be pulled: unexpected EOF/);
+  });
+  test("an engine that cannot reach the registry: the error names the image", async () => {
+    await expect(client().pull("offline/img")).rejects.toThrow(/image offline\/img is not present and cannot be pulled: .*no such host/);
   });
 });
 

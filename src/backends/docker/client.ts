@@ -236,16 +236,29 @@ export class DockerClient {
       }
       throw new ClauderonError("backend", `image ${image} is not present and cannot be pulled: ${msg.trim()}`);
     }
-    const text = await r.text();
-    for (const line of text.split("\n").filter(Boolean)) {
+    // NDJSON progress, reported as it arrives (a pull can take minutes)
+    const handle = (line: string) => {
+      let ev: { error?: string; status?: string; progress?: string; id?: string };
       try {
-        const ev = JSON.parse(line) as { error?: string; status?: string; progress?: string; id?: string };
-        if (ev.error) throw new ClauderonError("backend", `image ${image} is not present and cannot be pulled: ${ev.error}`);
-        if (ev.status) onProgress?.(`${ev.id ? `${ev.id}: ` : ""}${ev.status}${ev.progress ? ` ${ev.progress}` : ""}`);
-      } catch (e) {
-        if (e instanceof ClauderonError) throw e;
+        ev = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (ev.error) throw new ClauderonError("backend", `image ${image} is not present and cannot be pulled: ${ev.error}`);
+      if (ev.status) onProgress?.(`${ev.id ? `${ev.id}: ` : ""}${ev.status}${ev.progress ? ` ${ev.progress}` : ""}`);
+    };
+    const decoder = new TextDecoder();
+    let buf = "";
+    for await (const chunk of r.body as ReadableStream<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (line) handle(line);
       }
     }
+    if (buf.trim()) handle(buf.trim());
   }
 
   /** The log stream (raw bytes as the engine sends them). */
