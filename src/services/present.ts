@@ -64,6 +64,7 @@ export function healthText(app: App, v: SessionView): string {
   if (t.attempts || t.gaveUp || t.nextAttemptAt) {
     const max = app.config.reconciliation.max_attempts;
     const parts = [`${t.attempts}/${max} attempts`];
+    if (t.lastAttemptAt) parts.push(`last attempt at ${t.lastAttemptAt}`);
     if (t.gaveUp) parts.push("gave up (a manual start, recreate or cleanup resets this)");
     else if (t.nextAttemptAt) parts.push(`next attempt at ${t.nextAttemptAt}`);
     if (t.lastError) parts.push(`last error: ${t.lastError}`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, docker, makeEnv, sessionFile, waitFor, type Env } from "../support/harness";
+import { BIN, docker, makeEnv, sessionFile, sh, waitFor, type Env } from "../support/harness";
 
 describe("the binary", () => {
   let E: Env;
@@ -98,6 +98,35 @@ describe("the binary", () => {
     nothingLeft("pend");
   });
 
+  test("commits ahead of the base show in inspect and make cleanup ask", async () => {
+    expect((await E.run(["create", "ahead", "--repo", join(E.root, "repo")])).code).toBe(0);
+    const ws = join(E.home, "workspaces", "ahead");
+    writeFileSync(join(ws, "feature.txt"), "done\n");
+    sh(["git", "add", "feature.txt"], ws);
+    sh(["git", "commit", "-q", "-m", "feature"], ws);
+    const i = (await E.run(["inspect", "ahead", "--json"])).json();
+    expect(i.git).toMatchObject({ ahead: 1, dirty: [], branch: "clauderon/ahead" });
+    expect(i.git.atRisk).toEqual(["1 commit(s) ahead of the base commit"]);
+    const r = await E.run(["cleanup", "ahead"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("1 commit(s) ahead");
+  });
+
+  test("recreate --fresh of a broken clone keeps it whole in the backup and clones again", async () => {
+    const ws = join(E.home, "workspaces", "ahead");
+    rmSync(join(ws, ".git", "HEAD"));
+    docker("kill", "clauderon-ahead");
+    const r = await E.run(["recreate", "ahead", "--fresh", "--json"]);
+    expect(r.code).toBe(0);
+    const out = r.json();
+    expect(out.health.state).toBe("Healthy");
+    expect(existsSync(join(out.backup, "workspace", "feature.txt"))).toBe(true);
+    expect(existsSync(join(ws, "feature.txt"))).toBe(false);
+    expect(existsSync(join(ws, "src.txt"))).toBe(true);
+    expect(sh(["git", "rev-parse", "--abbrev-ref", "HEAD"], ws).trim()).toBe("clauderon/ahead");
+    expect((await E.run(["cleanup", "ahead", "--yes"])).code).toBe(0);
+  });
+
   test("a corrupt session file is reported and does not hide the others", async () => {
     expect((await E.run(["create", "fine", "--repo", join(E.root, "repo")])).code).toBe(0);
     writeFileSync(join(E.home, "sessions", "broken.json"), "{ half");
@@ -150,6 +179,28 @@ describe("speed: one status over many sessions makes a constant number of backen
   afterAll(async () => {
     proxy.stop(true);
     await E.cleanup();
+  });
+
+  test("DOCKER_HOST=tcp://host:port works (through a loopback TCP proxy to the engine)", async () => {
+    const tcp = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      async fetch(req) {
+        const u = new URL(req.url);
+        const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+        return fetch(`http://docker${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body, unix: "/var/run/docker.sock" } as RequestInit);
+      },
+    });
+    try {
+      const env = { DOCKER_HOST: `tcp://127.0.0.1:${tcp.port}` };
+      const r = await E.run(["create", "viatcp", "--repo", join(E.root, "repo"), "--json"], { env });
+      expect(r.code).toBe(0);
+      expect(sessionFile(E.home, "viatcp").endpoint.dockerHost).toBe(`tcp://127.0.0.1:${tcp.port}`);
+      expect((await E.run(["status", "viatcp", "--json"], { env })).json().health.state).toBe("Healthy");
+      expect((await E.run(["cleanup", "viatcp", "--yes"], { env })).code).toBe(0);
+    } finally {
+      tcp.stop(true);
+    }
   });
 
   test("6 sessions (4 running, 2 stopped): 1 ping, 1 info, 1 list, 1 inspect per non-running container", async () => {

@@ -172,7 +172,11 @@ describe("reconcile against the real engine (compiled binary)", () => {
     expect(again.json().sessions[0]).toMatchObject({ action: "give-up", result: "skipped" });
     expect(snapshot(E.home)).toEqual(before);
     const st = await E.run(["status", "doomed"]);
-    expect(st.stdout).toContain("3/3 attempts");
+    expect(st.stdout).toContain("3/3 attempts; last attempt at 20");
+    expect(st.stdout).toContain("last error: image localtest/doomed:1");
+    const insp = await E.run(["inspect", "doomed"]);
+    expect(insp.stdout).toContain("3/3 attempts");
+    expect(insp.stdout).toContain("give-up: reconcile gave up after 3 attempt(s)");
     expect(st.stdout).toContain("gave up");
     // a person fixes the image and recreates: tracking resets
     docker("tag", "localtest/busybox:latest", "localtest/doomed:1");

@@ -45,6 +45,17 @@ describe("zellij backend (stand-in reproducing zellij 0.44.0)", () => {
     expect(logs.code).toBe(0);
   });
 
+  test("the agent runs in the workspace with the session's env and its own history dir", async () => {
+    const r = await E.run(["create", "envy", "--repo", join(E.root, "repo"), "--backend", "zellij", "--env", "FOO=bar baz", "--", "sh", "-c", 'echo "FOO=$FOO HIST=$CLAUDE_CONFIG_DIR PWD=$(pwd)"; exec sleep 3600', marker]);
+    expect(r.code).toBe(0);
+    const l = await waitFor("screen", async () => {
+      const x = await E.run(["logs", "envy"]);
+      return x.stdout.includes("FOO=") ? x : undefined;
+    });
+    expect(l.stdout).toContain(`FOO=bar baz HIST=${join(E.home, "history", "envy")} PWD=${join(E.home, "workspaces", "envy")}`);
+    expect((await E.run(["cleanup", "envy", "--yes"])).code).toBe(0);
+  });
+
   test("agent process killed → Error with the exit status; recreate → Healthy, workspace kept", async () => {
     writeFileSync(join(E.home, "workspaces", "zz", "wip.txt"), "keep me\n");
     Bun.spawnSync(["pkill", "-KILL", "-f", marker]);
