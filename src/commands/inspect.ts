@@ -1,6 +1,6 @@
 import { command, str } from "../cli/command";
 import { printJson, writeOut } from "../cli/output";
-import { PRESERVATION } from "../core/actions";
+import { CONTAINER_LOCAL_NOTE, PRESERVATION } from "../core/preservation";
 import { ClauderonError, EXIT } from "../core/errors";
 import { validateName } from "../core/names";
 import * as git from "../git/git";
@@ -63,6 +63,7 @@ export default command({
       lines.push(`history: ${out.historyDir}`);
       lines.push("actions and what they keep:");
       for (const a of actions) lines.push(`  ${a.action}: git ${a.preserves.git}; uncommitted ${a.preserves.uncommitted}; chat history ${a.preserves.chatHistory}`);
+      if (s.backend === "docker") lines.push(`  note: ${CONTAINER_LOCAL_NOTE}`);
       lines.push(`backups: ${s.backups.length ? "" : "(none)"}`);
       for (const b of s.backups) lines.push(`  ${b.path} (${b.at}, ${b.reason})`);
       if (s.previousLogs) lines.push(`previous logs: ${s.previousLogs}`);

@@ -1,6 +1,7 @@
 import { bool, command, str } from "../cli/command";
 import { confirm, isInteractive, printJson, writeOut } from "../cli/output";
 import type { BackendKind } from "../core/actions";
+import { CONTAINER_LOCAL_NOTE } from "../core/preservation";
 import { ClauderonError } from "../core/errors";
 import { validateName } from "../core/names";
 import { recreateSession } from "../services/lifecycle";
@@ -10,8 +11,7 @@ import { appFor, nameArg, yesArg } from "./_shared";
 
 export default command({
   name: "recreate",
-  description:
-    "Rebuild the session's container or zellij session. Keeps the workspace (committed and uncommitted) and chat history and resumes the conversation; files written inside the container outside /workspace are lost. --fresh backs up uncommitted work, then resets to the committed state and starts a new conversation.",
+  description: `Rebuild the session's container or zellij session. Keeps the workspace (committed and uncommitted) and chat history and resumes the conversation; ${CONTAINER_LOCAL_NOTE}. --fresh backs up uncommitted work, then resets to the committed state and starts a new conversation.`,
   args: {
     ...nameArg,
     fresh: { type: "boolean", description: "back up uncommitted/untracked/ignored files, reset to the committed state, new conversation" },

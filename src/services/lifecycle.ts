@@ -8,7 +8,7 @@ import type { Health } from "../core/states";
 import * as git from "../git/git";
 import { waitLock, type Lock } from "../store/lock";
 import { backupsPath, historyPath, lockFile, workspacePath } from "../store/paths";
-import { freshTracking } from "../core/plan";
+import { freshTracking } from "../core/reconcile-plan";
 import type { Session } from "../store/schema";
 import { addEvent } from "../store/store";
 import type { App } from "./app";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ClauderonError } from "../core/errors";
-import { isEmptyTracking, passExitCode, planSession, type Outcome, type Plan, type PlanAction } from "../core/plan";
+import { isEmptyTracking, passExitCode, planSession, type Outcome, type Plan, type PlanAction } from "../core/reconcile-plan";
 import type { State } from "../core/states";
 import { lockFile } from "../store/paths";
 import { tryLock } from "../store/lock";

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { NAME_PATTERN } from "../core/names";
-import type { Tracking } from "../core/plan";
+import type { Tracking } from "../core/reconcile-plan";
 import { STATES } from "../core/states";
 
 const isoDate = v.pipe(v.string(), v.isoTimestamp());

@@ -1,4 +1,5 @@
-import { PRESERVATION, type Action } from "../core/actions";
+import type { Action } from "../core/actions";
+import { PRESERVATION } from "../core/preservation";
 import type { Health } from "../core/states";
 
 /** What the TUI shows of one session. */

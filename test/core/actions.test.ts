@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { ACTIONS, PRESERVATION, availableActions, type Action } from "../../src/core/actions";
+import { ACTIONS, availableActions, type Action } from "../../src/core/actions";
+import { PRESERVATION } from "../../src/core/preservation";
 import { STATES, type State } from "../../src/core/states";
 
 // The contract's table, written out independently: state → actions (docker, clone present).

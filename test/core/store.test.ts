@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isLocked, tryLock } from "../../src/store/lock";
 import { resolvePaths } from "../../src/store/paths";
-import { freshTracking } from "../../src/core/plan";
+import { freshTracking } from "../../src/core/reconcile-plan";
 import type { Session } from "../../src/store/schema";
 import { SessionStore } from "../../src/store/store";
 

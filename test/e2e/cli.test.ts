@@ -20,6 +20,22 @@ describe("the binary", () => {
     expect(p.stdout.toString().trim()).toBe(join(E.home, "config.toml"));
   });
 
+  test("every command and subcommand has plain help (exit 0, no ANSI, names the program)", async () => {
+    const commands = ["create", "list", "status", "inspect", "logs", "attach", "start", "stop", "recreate", "cleanup", "delete", "reconcile", "daemon", "tui", "timer", "config"];
+    const main = (await E.run(["--help"])).stdout;
+    const listed = [...main.matchAll(/^  ([a-z]+)  /gm)].map((m) => m[1]);
+    expect(listed).toEqual(commands);
+    const all = [...commands.filter((c) => c !== "timer" && c !== "config").map((c) => [c]), ...["print", "install", "uninstall"].map((x) => ["timer", x]), ...["show", "path", "validate"].map((x) => ["config", x])];
+    for (const argv of all) {
+      const r = await E.run([...argv, "--help"]);
+      expect({ argv, code: r.code }).toEqual({ argv, code: 0 });
+      expect(r.stdout).toContain(`USAGE clauderon ${argv.join(" ")}`);
+      expect(r.stdout).not.toContain("\x1b[");
+    }
+    expect((await E.run(["timer"])).code).toBe(2);
+    expect((await E.run(["config", "nope"])).code).toBe(2);
+  });
+
   test("--version, bare help, unknown command", async () => {
     expect((await E.run(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const h = await E.run(["--help"]);

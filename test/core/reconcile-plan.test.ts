@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { freshTracking, passExitCode, planSession, type PlanInput, type Tracking } from "../../src/core/plan";
+import { freshTracking, passExitCode, planSession, type PlanInput, type Tracking } from "../../src/core/reconcile-plan";
 import { STATES, type State } from "../../src/core/states";
 
 const T0 = Date.parse("2026-12-04T10:00:00Z");
