@@ -46,8 +46,13 @@ const validate = command({
   description: "Check a configuration file (default: the one in use)",
   args: { file: { type: "positional", description: "file to check", required: false } },
   async run(ctx) {
-    const file = resolve(str(ctx.values.file) ?? resolvePaths().configFile);
-    if (!existsSync(file)) throw new ClauderonError("invalid-config", `no such file: ${file}`);
+    const given = str(ctx.values.file);
+    const file = resolve(given ?? resolvePaths().configFile);
+    if (!existsSync(file)) {
+      if (given !== undefined) throw new ClauderonError("invalid-config", `no such file: ${file}`);
+      if (ctx.json) return void printJson({ file, valid: true, exists: false });
+      return void writeOut(`${file}: absent (every key has its default)\n`);
+    }
     const cfg = parseConfig(readFileSync(file, "utf8"), file);
     if (ctx.json) printJson({ file, valid: true, backoffSchedule: schedule(cfg.reconciliation) });
     else writeOut(`${file}: valid\n`);
