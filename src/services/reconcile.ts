@@ -172,13 +172,16 @@ async function actOnSession(
   addEvent(s, now, "reconcile-attempt", `attempt ${p.tracking.attempts}/${app.config.reconciliation.max_attempts}: ${p.action} (${c.health.state}: ${c.health.description})`);
   app.store.write(s);
   let error: string | undefined;
+  let unreachable = false;
   try {
     const r = await recreateLocked(app, c, { fresh, unattended: true });
     if (r.backup) entry.backup = r.backup;
     await sleep(app.config.reconciliation.verify_after * 1000);
     const after = await (await app.backend(s.backend)).observeOne(s);
-    if (!after.ok) error = after.error;
-    else {
+    if (!after.ok) {
+      error = after.error;
+      unreachable = true;
+    } else {
       const d = after.obs.derive(factsOf(app, s), app.clock.now());
       entry.stateAfter = d.state;
       if (d.state !== "Healthy") error = `not Healthy ${app.config.reconciliation.verify_after} s after ${p.action}: ${d.state} (${d.description})`;
@@ -186,6 +189,7 @@ async function actOnSession(
     }
   } catch (e) {
     error = (e as Error).message;
+    unreachable = (e as ClauderonError).code === "unreachable";
     const again = app.store.read(name);
     if (again) Object.assign(s, again);
     try {
@@ -218,5 +222,5 @@ async function actOnSession(
   entry.attempts = s.reconcile.attempts;
   entry.nextAttemptAt = s.reconcile.nextAttemptAt;
   app.store.write(s);
-  return { entry, outcome: outcomeOf(entry, false) };
+  return { entry, outcome: outcomeOf(entry, unreachable) };
 }
