@@ -149,6 +149,25 @@ describe("zellij backend (stand-in reproducing zellij 0.44.0)", () => {
     expect((await state("zz")).state).toBe("Healthy");
   });
 
+  test("zellij unreachable: only zellij sessions are unreachable; Docker sessions are still shown and reconciled", async () => {
+    expect((await E.run(["create", "dock", "--repo", join(E.root, "repo")])).code).toBe(0);
+    Bun.spawnSync(["docker", "rm", "-f", "clauderon-dock"]);
+    const env = { CLAUDERON_ZELLIJ: "/nonexistent/zellij" };
+    const l = await E.run(["list", "--json"], { env });
+    expect(l.code).toBe(1);
+    const by = Object.fromEntries(l.json().sessions.map((x: any) => [x.name, x.health]));
+    expect(by.dock).toMatchObject({ state: "DeletedExternally", stale: false });
+    expect(by.zz).toMatchObject({ state: "Healthy", stale: true });
+    const r = await waitFor("dock recreated", async () => {
+      const x = await E.run(["reconcile", "--json"], { env });
+      return x.json().sessions.find((e: any) => e.name === "dock").result === "ok" ? x : undefined;
+    });
+    expect(r.code).toBe(1);
+    expect(r.json().sessions.find((e: any) => e.name === "zz")).toMatchObject({ action: "none", result: "skipped" });
+    expect((await E.run(["status", "dock", "--json"], { env })).json().health.state).toBe("Healthy");
+    expect((await E.run(["cleanup", "dock", "--yes"])).code).toBe(0);
+  });
+
   test("zellij not installed and no zellij sessions: simply skipped", async () => {
     const D = await makeEnv();
     try {
