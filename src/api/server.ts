@@ -6,7 +6,7 @@ import { ClauderonError, type ErrorCode } from "../core/errors";
 import { NAME_PATTERN, NAME_RULE } from "../core/names";
 import type { App } from "../services/app";
 import { cleanupSession, recreateSession, startSession, stopSession } from "../services/lifecycle";
-import { survey } from "../services/observe";
+import { survey, viewOf } from "../services/observe";
 import { viewJson } from "../services/present";
 import { reconcilePass, type PassReport } from "../services/reconcile";
 
@@ -88,11 +88,7 @@ export function makeHandler(app: App, token: string, o: ApiServerOptions = {}) {
     const got = Buffer.from(req.headers.get("authorization") ?? "");
     return got.length === expected.length && timingSafeEqual(got, expected);
   };
-  const one = async (name: string) => {
-    app.store.get(name);
-    const sv = await survey(app, { only: [name], scanOrphans: false, persist: true });
-    return viewJson(app, sv.views[0]!);
-  };
+  const one = async (name: string) => viewJson(app, await viewOf(app, name));
   return async (req: Request): Promise<Response> => {
     if (!authorized(req)) return errorBody(401, "unauthorized", "missing or wrong bearer token");
     const url = new URL(req.url);

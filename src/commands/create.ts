@@ -2,7 +2,7 @@ import { command, list, str } from "../cli/command";
 import { printJson, writeOut } from "../cli/output";
 import type { BackendKind } from "../core/actions";
 import { createSession } from "../services/lifecycle";
-import { survey } from "../services/observe";
+import { viewOf } from "../services/observe";
 import { viewJson } from "../services/present";
 import { appFor, nameArg } from "./_shared";
 
@@ -30,10 +30,9 @@ export default command({
       env: list(ctx.values.env),
       argv: ctx.rest,
     });
-    const sv = await survey(app, { only: [s.name], scanOrphans: false, persist: true });
-    const view = sv.views[0];
-    if (ctx.json) return void printJson(view ? viewJson(app, view) : { name: s.name });
+    const view = await viewOf(app, s.name);
+    if (ctx.json) return void printJson(viewJson(app, view));
     writeOut(`created session ${s.name} (${s.backend}, ${s.resource.name})\n`);
-    if (view) writeOut(`  ${view.health.state}: ${view.health.description}\n  workspace: ${viewJson(app, view).workspace}\n`);
+    writeOut(`  ${view.health.state}: ${view.health.description}\n  workspace: ${viewJson(app, view).workspace}\n`);
   },
 });

@@ -5,7 +5,7 @@ import { ClauderonError, EXIT } from "../core/errors";
 import { validateName } from "../core/names";
 import * as git from "../git/git";
 import { workspacePath } from "../store/paths";
-import { survey } from "../services/observe";
+import { viewOf } from "../services/observe";
 import { describeDetails, healthText, redactEnv, viewJson } from "../services/present";
 import { appFor, nameArg } from "./_shared";
 
@@ -19,8 +19,7 @@ export default command({
     const n = Number(str(ctx.values.events) ?? 20);
     if (!Number.isInteger(n) || n < 0) throw new ClauderonError("usage", `--events takes a whole number >= 0, got ${JSON.stringify(str(ctx.values.events))}`);
     const s0 = app.store.get(name);
-    const sv = await survey(app, { only: [name], scanOrphans: false, persist: true });
-    const v = sv.views[0]!;
+    const v = await viewOf(app, name);
     const s = v.session;
     let live: Record<string, unknown> = {};
     let liveError: string | undefined;

@@ -1,7 +1,7 @@
 import { command } from "../cli/command";
 import { printJson, table, writeOut } from "../cli/output";
 import { EXIT } from "../core/errors";
-import { survey } from "../services/observe";
+import { reportProblems, survey, surveyFailed } from "../services/observe";
 import { shortDetail, viewJson } from "../services/present";
 import { appFor } from "./_shared";
 
@@ -31,9 +31,8 @@ export default command({
         writeOut(`${table(sv.orphans.map((o) => [o.backend, o.name, o.id.slice(0, 12)]))}\n`);
       }
       if (sv.foreign) writeOut(`${sv.foreign} container(s) belong to another CLAUDERON_HOME (not touched)\n`);
-      for (const e of sv.errors) ctx.log.error(e);
-      for (const v of sv.views) if (v.health.stale && !sv.errors.includes(v.health.error!)) ctx.log.error(`${v.session.name}: ${v.health.error}`);
+      reportProblems(ctx.log, sv);
     }
-    if (sv.errors.length || sv.corrupt.length || sv.views.some((v) => v.health.stale)) return EXIT.failure;
+    if (surveyFailed(sv)) return EXIT.failure;
   },
 });

@@ -5,7 +5,7 @@ import { CONTAINER_LOCAL_NOTE } from "../core/preservation";
 import { ClauderonError } from "../core/errors";
 import { validateName } from "../core/names";
 import { recreateSession } from "../services/lifecycle";
-import { survey } from "../services/observe";
+import { viewOf } from "../services/observe";
 import { viewJson } from "../services/present";
 import { appFor, nameArg, yesArg } from "./_shared";
 
@@ -33,7 +33,7 @@ export default command({
       image: str(ctx.values.image),
       backend: str(ctx.values.backend) as BackendKind | undefined,
     });
-    const v = (await survey(app, { only: [name], scanOrphans: false, persist: true })).views[0]!;
+    const v = await viewOf(app, name);
     if (ctx.json) return void printJson({ ...viewJson(app, v), backup: r.backup ?? null });
     if (r.backup) writeOut(`backup of uncommitted work: ${r.backup}\n`);
     writeOut(`recreated ${name}: ${v.health.state} (${v.health.description})\n`);

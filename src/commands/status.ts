@@ -2,7 +2,7 @@ import { command, str } from "../cli/command";
 import { printJson, writeOut } from "../cli/output";
 import { EXIT } from "../core/errors";
 import { validateName } from "../core/names";
-import { survey } from "../services/observe";
+import { reportProblems, survey, surveyFailed, viewOf } from "../services/observe";
 import { healthText, viewJson } from "../services/present";
 import { appFor } from "./_shared";
 
@@ -15,9 +15,7 @@ export default command({
     const name = str(ctx.values.name);
     if (name !== undefined) {
       validateName(name);
-      app.store.get(name);
-      const sv = await survey(app, { only: [name], scanOrphans: false, persist: true });
-      const v = sv.views[0]!;
+      const v = await viewOf(app, name);
       if (ctx.json) printJson(viewJson(app, v));
       else writeOut(`${healthText(app, v)}\n`);
       if (v.health.stale) {
@@ -33,9 +31,8 @@ export default command({
       writeOut(sv.views.length ? `${sv.views.map((v) => healthText(app, v)).join("\n\n")}\n` : "no sessions\n");
       for (const c of sv.corrupt) writeOut(`\nunreadable session file ${c.file}: ${c.error}\n`);
       if (sv.orphans.length) writeOut(`\n${sv.orphans.length} orphan(s): ${sv.orphans.map((o) => o.name).join(", ")} ('clauderon cleanup --orphans' removes them)\n`);
-      for (const e of sv.errors) ctx.log.error(e);
-      for (const v of sv.views) if (v.health.stale && !sv.errors.includes(v.health.error!)) ctx.log.error(v.health.error);
+      reportProblems(ctx.log, sv);
     }
-    if (sv.errors.length || sv.corrupt.length || sv.views.some((v) => v.health.stale)) return EXIT.failure;
+    if (surveyFailed(sv)) return EXIT.failure;
   },
 });

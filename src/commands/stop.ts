@@ -2,7 +2,7 @@ import { command, str } from "../cli/command";
 import { printJson, writeOut } from "../cli/output";
 import { validateName } from "../core/names";
 import { stopSession } from "../services/lifecycle";
-import { survey } from "../services/observe";
+import { viewOf } from "../services/observe";
 import { viewJson } from "../services/present";
 import { appFor, nameArg } from "./_shared";
 
@@ -14,7 +14,7 @@ export default command({
     const app = appFor(ctx);
     const name = validateName(str(ctx.values.name));
     await stopSession(app, name);
-    const v = (await survey(app, { only: [name], scanOrphans: false, persist: true })).views[0]!;
+    const v = await viewOf(app, name);
     if (ctx.json) printJson(viewJson(app, v));
     else writeOut(`stopped ${name}: ${v.health.state}\n`);
   },

@@ -109,6 +109,23 @@ export async function survey(app: App, opts: { only?: string[]; scanOrphans: boo
   return result;
 }
 
+/** One session observed now (and remembered), for the output after an action or a lookup. */
+export async function viewOf(app: App, name: string): Promise<SessionView> {
+  const sv = await survey(app, { only: [name], scanOrphans: false, persist: true });
+  const v = sv.views[0];
+  if (!v) app.store.get(name); // throws "no such session" (exit 4)
+  return v!;
+}
+
+/** A survey failed when a backend could not be asked, a file is unreadable, or a session is stale. */
+export const surveyFailed = (sv: Survey) => sv.errors.length > 0 || sv.corrupt.length > 0 || sv.views.some((v) => v.health.stale);
+
+/** Backend errors, and the stale sessions they did not already explain, to stderr. */
+export function reportProblems(log: { error: (m: string) => void }, sv: Survey) {
+  for (const e of sv.errors) log.error(e);
+  for (const v of sv.views) if (v.health.stale && !sv.errors.includes(v.health.error!)) log.error(`${v.session.name}: ${v.health.error}`);
+}
+
 /** zellij not installed and no zellij sessions: simply skipped. */
 async function zellijPresent(app: App): Promise<boolean> {
   const { zellijBinary } = await import("../backends/zellij/cli");

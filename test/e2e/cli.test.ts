@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, docker, makeEnv, sessionFile, sh, waitFor, type Env } from "../support/harness";
+import { BIN, docker, engineProxy, makeEnv, sessionFile, sh, waitFor, type Env } from "../support/harness";
 
 describe("the binary", () => {
   let E: Env;
@@ -181,15 +181,7 @@ describe("speed: one status over many sessions makes a constant number of backen
     E = await makeEnv();
     // a counting proxy in front of the real engine
     const sock = join(E.root, "count.sock");
-    proxy = Bun.serve({
-      unix: sock,
-      async fetch(req) {
-        const u = new URL(req.url);
-        calls.push(`${req.method} ${u.pathname.replace(/^\/v[\d.]+/, "")}`);
-        const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
-        return fetch(`http://docker${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body, unix: "/var/run/docker.sock" } as RequestInit);
-      },
-    });
+    proxy = engineProxy({ unix: sock }, (method, path) => calls.push(`${method} ${path.replace(/^\/v[\d.]+/, "")}`));
     E.env.DOCKER_HOST = `unix://${sock}`;
   });
   afterAll(async () => {
@@ -198,15 +190,7 @@ describe("speed: one status over many sessions makes a constant number of backen
   });
 
   test("DOCKER_HOST=tcp://host:port works (through a loopback TCP proxy to the engine)", async () => {
-    const tcp = Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      async fetch(req) {
-        const u = new URL(req.url);
-        const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
-        return fetch(`http://docker${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body, unix: "/var/run/docker.sock" } as RequestInit);
-      },
-    });
+    const tcp = engineProxy({ port: 0 });
     try {
       const env = { DOCKER_HOST: `tcp://127.0.0.1:${tcp.port}` };
       const r = await E.run(["create", "viatcp", "--repo", join(E.root, "repo"), "--json"], { env });

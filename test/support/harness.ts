@@ -121,6 +121,22 @@ export async function makeEnv(configText = testConfig()): Promise<Env> {
   return e;
 }
 
+/**
+ * A proxy in front of the real engine, on a unix socket or a loopback TCP port: every request is
+ * forwarded unchanged to /var/run/docker.sock, after `onRequest` has seen it.
+ */
+export function engineProxy(at: { unix: string } | { port: 0 }, onRequest: (method: string, path: string) => void = () => {}) {
+  return Bun.serve({
+    ...("unix" in at ? { unix: at.unix } : { hostname: "127.0.0.1", port: 0 }),
+    async fetch(req: Request) {
+      const u = new URL(req.url);
+      onRequest(req.method, u.pathname);
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+      return fetch(`http://docker${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body, unix: "/var/run/docker.sock" } as RequestInit);
+    },
+  } as Parameters<typeof Bun.serve>[0]);
+}
+
 /** Docker CLI helper (the real engine). */
 export function docker(...args: string[]): string {
   return sh(["docker", ...args]).trim();

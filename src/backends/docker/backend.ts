@@ -81,6 +81,26 @@ export class DockerBackend implements Backend {
     return c;
   }
 
+  /**
+   * The session's engine (checked to be the one it was created on) and its container, if any.
+   * A container of that name without this session's labels is never touched.
+   */
+  private async container(s: Session): Promise<{ c: DockerClient; ctr: ContainerInspect | undefined }> {
+    const c = await this.sessionClient(s);
+    const ctr = await c.inspect(resourceName(s.name));
+    if (ctr && !ownedBy(ctr.Config.Labels, s.name, this.ctx.paths.homeHash)) {
+      throw new ClauderonError("backend", `container ${resourceName(s.name)} exists but does not carry this session's labels; not touching it`);
+    }
+    return { c, ctr };
+  }
+
+  /** As container(), for actions that need it to exist. */
+  private async existing(s: Session, hint = ""): Promise<{ c: DockerClient; ctr: ContainerInspect }> {
+    const { c, ctr } = await this.container(s);
+    if (!ctr) throw new ClauderonError("backend", `container ${resourceName(s.name)} does not exist${hint}`);
+    return { c, ctr };
+  }
+
   async bind(): Promise<Session["endpoint"]> {
     const c = this.client();
     const info = await c.info();
@@ -155,12 +175,8 @@ export class DockerBackend implements Backend {
 
   async observeOne(s: Session): Promise<Outcome> {
     try {
-      const c = await this.sessionClient(s);
-      const full = await c.inspect(resourceName(s.name));
-      if (full && !ownedBy(full.Config.Labels, s.name, this.ctx.paths.homeHash)) {
-        return { ok: false, error: `container ${resourceName(s.name)} exists but does not carry this session's labels; not touching it` };
-      }
-      return { ok: true, obs: observation(full ? fromInspect(full) : undefined) };
+      const { ctr } = await this.container(s);
+      return { ok: true, obs: observation(ctr ? fromInspect(ctr) : undefined) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
@@ -219,30 +235,19 @@ export class DockerBackend implements Backend {
   }
 
   async remove(s: Session): Promise<boolean> {
-    const c = await this.sessionClient(s);
-    const existing = await c.inspect(resourceName(s.name));
-    if (!existing) return false;
-    if (!ownedBy(existing.Config.Labels, s.name, this.ctx.paths.homeHash)) {
-      throw new ClauderonError("backend", `container ${resourceName(s.name)} does not carry this session's labels; not removing it`);
-    }
-    return c.remove(existing.Id);
+    const { c, ctr } = await this.container(s);
+    return ctr ? c.remove(ctr.Id) : false;
   }
 
   async start(s: Session) {
-    const c = await this.sessionClient(s);
-    const name = resourceName(s.name);
-    const ctr = await c.inspect(name);
-    if (!ctr) throw new ClauderonError("backend", `container ${name} does not exist`);
+    const { c, ctr } = await this.existing(s);
     await c.setRestartPolicy(ctr.Id, "on-failure", this.ctx.config.docker.restart_retries);
     if (ctr.State.Status === "paused") await c.unpause(ctr.Id);
     else await c.start(ctr.Id);
   }
 
   async stop(s: Session) {
-    const c = await this.sessionClient(s);
-    const name = resourceName(s.name);
-    const ctr = await c.inspect(name);
-    if (!ctr) throw new ClauderonError("backend", `container ${name} does not exist`);
+    const { c, ctr } = await this.existing(s);
     // restart policy "no" while stopped: it stays stopped across engine and machine restarts
     await c.setRestartPolicy(ctr.Id, "no", 0);
     if (ctr.State.Status === "paused") await c.unpause(ctr.Id);
@@ -250,8 +255,7 @@ export class DockerBackend implements Backend {
   }
 
   async lastOutput(s: Session, lines: number): Promise<string | undefined> {
-    const c = await this.sessionClient(s);
-    const ctr = await c.inspect(resourceName(s.name));
+    const { c, ctr } = await this.container(s);
     if (!ctr) return undefined;
     const r = await c.logs(ctr.Id, { tail: lines });
     const bytes = new Uint8Array(await r.arrayBuffer());
@@ -261,9 +265,7 @@ export class DockerBackend implements Backend {
   }
 
   async logs(s: Session, o: LogOptions) {
-    const c = await this.sessionClient(s);
-    const ctr = await c.inspect(resourceName(s.name));
-    if (!ctr) throw new ClauderonError("backend", `container ${resourceName(s.name)} does not exist; 'logs --previous' shows what was kept from the last recreate`);
+    const { c, ctr } = await this.existing(s, "; 'logs --previous' shows what was kept from the last recreate");
     const r = await c.logs(ctr.Id, o);
     const reader = (r.body as ReadableStream<Uint8Array>).getReader();
     const demux = ctr.Config.Tty
@@ -278,8 +280,7 @@ export class DockerBackend implements Backend {
   }
 
   async details(s: Session): Promise<Record<string, unknown>> {
-    const c = await this.sessionClient(s);
-    const ctr = await c.inspect(resourceName(s.name));
+    const { ctr } = await this.container(s);
     if (!ctr) return { container: null };
     return {
       containerId: ctr.Id,

@@ -66,6 +66,11 @@ export class ZellijBackend implements Backend {
     throw new ClauderonError("unreachable", `zellij list-sessions failed (exit ${r.code}, socket dir ${this.socketDir}): ${(r.stderr || r.stdout).trim()}`);
   }
 
+  /** The session listed under exactly this name (one list-sessions call). */
+  private async listed(name: string): Promise<ListedSession | undefined> {
+    return (await this.listSessions()).find((l) => l.name === name);
+  }
+
   private async panes(name: string) {
     const r = await this.zj(["--session", name, "action", "list-panes", "--json"]);
     if (r.code !== 0) return undefined; // the session went away between the two calls
@@ -142,8 +147,7 @@ export class ZellijBackend implements Backend {
     const problem = this.mismatch(s);
     if (problem) return { ok: false, error: problem };
     try {
-      const listed = (await this.listSessions()).find((l) => l.name === resourceName(s.name));
-      return { ok: true, obs: await this.observation(listed) };
+      return { ok: true, obs: await this.observation(await this.listed(resourceName(s.name))) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
@@ -151,7 +155,7 @@ export class ZellijBackend implements Backend {
 
   /** Delete for good (so it can never be resurrected with a suspended pane). False when it was not there. */
   private async deleteSession(name: string): Promise<boolean> {
-    const before = (await this.listSessions()).some((l) => l.name === name);
+    const before = (await this.listed(name)) !== undefined;
     const r = await this.zj(["delete-session", "--force", name]);
     // exit 2 "not found" after a force kill only means there was no resurrection data yet
     if (r.code !== 0 && r.code !== 2) throw new ClauderonError("backend", `zellij delete-session ${name} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
@@ -164,7 +168,7 @@ export class ZellijBackend implements Backend {
   private async waitListed(name: string, live: boolean): Promise<boolean> {
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      const l = (await this.listSessions()).find((x) => x.name === name);
+      const l = await this.listed(name);
       const ok = live ? l !== undefined && !l.exited : l === undefined;
       if (ok || Date.now() > deadline) return l !== undefined && (!live || !l.exited);
       await Bun.sleep(100);
@@ -177,7 +181,7 @@ export class ZellijBackend implements Backend {
     const name = resourceName(s.name);
     const workspace = workspacePath(this.ctx.paths, s.name);
     if (!existsSync(workspace)) throw new ClauderonError("blocked", `the workspace ${workspace} does not exist`);
-    const existing = (await this.listSessions()).find((l) => l.name === name);
+    const existing = await this.listed(name);
     if (existing && !existing.exited) throw new ClauderonError("backend", `a zellij session named ${name} is already running`);
     if (existing) await this.deleteSession(name); // never resurrect: start clean
     const dir = join(this.ctx.paths.home, "zellij");
@@ -221,7 +225,7 @@ export class ZellijBackend implements Backend {
 
   private async dump(s: Session): Promise<string | undefined> {
     const name = resourceName(s.name);
-    const l = (await this.listSessions()).find((x) => x.name === name);
+    const l = await this.listed(name);
     if (!l || l.exited) return undefined;
     const panes = await this.panes(name);
     const pane = panes ? agentPane(panes) : undefined;
@@ -244,7 +248,7 @@ export class ZellijBackend implements Backend {
 
   async details(s: Session): Promise<Record<string, unknown>> {
     const name = resourceName(s.name);
-    const l = (await this.listSessions()).find((x) => x.name === name);
+    const l = await this.listed(name);
     const panes = l && !l.exited ? await this.panes(name) : undefined;
     const pane = panes ? agentPane(panes) : undefined;
     return {
